@@ -1,5 +1,39 @@
-"""ktlib: exact theory and Monte Carlo for knowledge transfer with SGD in linear regression."""
+r"""ktlib: the simulator of the course *Knowledge transfer, spectrally*.
+
+Exact theory and Monte Carlo for one-pass SGD in high-dimensional linear regression, and for
+the teacher -> student pipeline behind knowledge distillation and weak-to-strong
+generalization.
+
+>>> import ktlib as kt
+>>> prob = kt.power_law(d=1000, alpha=1.5, beta=2.5, noise=1.0)
+>>> sgd = kt.SGD(lr=0.1, steps=2000)
+>>> curve = kt.expected_risk(prob, sgd)          # exact theory
+>>> runs = kt.simulate(prob, sgd, seeds=8)      # Monte Carlo
+>>> curve.times.tolist() == runs.times.tolist()
+True
+"""
+
 from ._problem import Problem, power_law
 from ._sgd import SGD
-from ._theory import Curve, expected_risk, time_grid, stability_limit, mean_factor
-from ._simulate import Simulation, simulate, spawn_generators
+from ._theory import Curve, expected_risk, mean_factor, second_moments, stability_limit, time_grid
+from ._simulate import Simulation, run_sgd, simulate, spawn_generators
+from ._transfer import TransferResult, student_mode_error, teacher_moments, transfer
+from ._diagnostics import (LrSweep, effective_dimension, horizon, learned_fraction,
+                           statistical_horizon, tune_lr)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    # the model
+    "Problem", "power_law", "SGD",
+    # exact theory and Monte Carlo
+    "Curve", "expected_risk", "time_grid", "stability_limit",
+    "Simulation", "simulate", "spawn_generators",
+    # knowledge transfer
+    "TransferResult", "transfer",
+    # diagnostics
+    "horizon", "learned_fraction", "statistical_horizon", "effective_dimension",
+    "LrSweep", "tune_lr",
+    # engines, for vectorized sweeps
+    "second_moments", "mean_factor", "run_sgd", "teacher_moments", "student_mode_error",
+]
