@@ -19,7 +19,14 @@ from ._theory import Curve, expected_risk, mean_factor, second_moments, stabilit
 from ._simulate import Simulation, run_sgd, simulate, spawn_generators
 from ._transfer import TransferResult, student_mode_error, teacher_moments, transfer
 from ._diagnostics import (LrSweep, effective_dimension, horizon, learned_fraction,
-                           statistical_horizon, tune_lr)
+                           statistical_horizon, tune_lr, fit_slope)
+# chapter-level tools; each module lists its public names in its own __all__
+from ._ridge import *    # noqa: F401,F403  (chapter 1)
+from ._rates import *    # noqa: F401,F403  (chapter 2)
+from ._kd import *       # noqa: F401,F403  (chapter 4)
+from ._w2s import *      # noqa: F401,F403  (chapter 5)
+from ._phase import *    # noqa: F401,F403  (chapter 6)
+from . import _ridge, _rates, _kd, _w2s, _phase
 
 __version__ = "0.1.0"
 
@@ -33,7 +40,8 @@ __all__ = [
     "TransferResult", "transfer",
     # diagnostics
     "horizon", "learned_fraction", "statistical_horizon", "effective_dimension",
-    "LrSweep", "tune_lr",
+    "LrSweep", "tune_lr", "fit_slope",
     # engines, for vectorized sweeps
     "second_moments", "mean_factor", "run_sgd", "teacher_moments", "student_mode_error",
 ]
+__all__ += _ridge.__all__ + _rates.__all__ + _kd.__all__ + _w2s.__all__ + _phase.__all__

@@ -13,7 +13,7 @@ from ._transfer import student_mode_error, teacher_moments
 from ._validate import as_float, as_int
 
 __all__ = ["horizon", "learned_fraction", "statistical_horizon", "effective_dimension",
-           "LrSweep", "tune_lr"]
+           "LrSweep", "tune_lr", "fit_slope"]
 
 
 def _speeds(prob, lr, features):
@@ -248,3 +248,31 @@ def tune_lr(prob, sgd, lrs=None, *, teacher=None, mix=1.0, num=40):
     risk = q @ prob.eigs
     best = int(np.argmin(risk))
     return LrSweep(lrs=lrs, risk=risk, sgd=sgd.replace(lr=float(lrs[best])))
+
+
+def fit_slope(x, y):
+    r"""Least-squares slope of :math:`\log y` against :math:`\log x`: the exponent of a power law.
+
+    Parameters
+    ----------
+    x, y : array_like, positive, same length (at least 2)
+
+    Returns
+    -------
+    float
+        :math:`\hat p` in :math:`y \approx C x^{\hat p}`.
+
+    Examples
+    --------
+    >>> import numpy as np, ktlib as kt
+    >>> x = np.array([10.0, 100.0, 1000.0])
+    >>> round(kt.fit_slope(x, 3 * x**-0.75), 6)
+    -0.75
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if x.shape != y.shape or x.ndim != 1 or x.size < 2:
+        raise ValueError("x and y must be 1-d arrays of the same length >= 2")
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))) or np.any(x <= 0) or np.any(y <= 0):
+        raise ValueError("x and y must be finite and > 0 (allowed range (0, inf)) for a log-log fit")
+    return float(np.polyfit(np.log(x), np.log(y), 1)[0])
