@@ -23,10 +23,11 @@ from ._diagnostics import (LrSweep, effective_dimension, horizon, learned_fracti
 # chapter-level tools; each module lists its public names in its own __all__
 from ._ridge import *    # noqa: F401,F403  (chapter 1)
 from ._rates import *    # noqa: F401,F403  (chapter 2)
+from ._measures import * # noqa: F401,F403  (chapter 3)
 from ._kd import *       # noqa: F401,F403  (chapter 4)
 from ._w2s import *      # noqa: F401,F403  (chapter 5)
 from ._phase import *    # noqa: F401,F403  (chapter 6)
-from . import _ridge, _rates, _kd, _w2s, _phase
+from . import _ridge, _rates, _measures, _kd, _w2s, _phase
 
 __version__ = "0.1.0"
 
@@ -44,4 +45,4 @@ __all__ = [
     # engines, for vectorized sweeps
     "second_moments", "mean_factor", "run_sgd", "teacher_moments", "student_mode_error",
 ]
-__all__ += _ridge.__all__ + _rates.__all__ + _kd.__all__ + _w2s.__all__ + _phase.__all__
+__all__ += _ridge.__all__ + _rates.__all__ + _measures.__all__ + _kd.__all__ + _w2s.__all__ + _phase.__all__
