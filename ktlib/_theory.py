@@ -239,6 +239,7 @@ def second_moments(eigs, speeds, q0, noise2, batch, steps, times, average="last"
 
     if tail:
         c = 1.0 - g
+        frozen = g == 0
         P = np.zeros((K, d))                   # P(s) = sum_{r<=s} q(r)
         Y = np.zeros((K, d))                   # Y(s) = sum_{r<=s} q(r) G(s-r)
         snaps = {int(t) // 2 for t in times if t > 0}
@@ -260,7 +261,7 @@ def second_moments(eigs, speeds, q0, noise2, batch, steps, times, average="last"
                 P0, Y0 = saved[half]
                 G = _chunk_factor(c, m)
                 window = (P - P0) + 2 * c * (Y - G * P0 - c**m * Y0)
-                val = window / m**2
+                val = np.where(frozen, q, window / m**2)   # a frozen mode is its own average
             for j in rec[s]:
                 out[:, j] = val
         if s == last:
