@@ -236,8 +236,9 @@ def run_sgd(rngs, eigs, sgd, e0, noise, times, offset=None) -> Simulation:
                 u += tmp
             else:
                 z = raw[:, l]                                                 # (S, B, dm)
-                r = label_noise[:, l] - np.einsum("sbd,sd->sb", z, u)
-                u += np.einsum("sb,sbd->sd", r, z) / batch
+                r = label_noise[:, l] - np.einsum("sbd,sd->sb", z, u)          # (S, B)
+                r /= batch
+                u += np.einsum("sb,sbd->sd", r, z)
             t += 1
             if tail:
                 csum += u
