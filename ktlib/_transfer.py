@@ -269,9 +269,9 @@ def _transfer_simulate(prob, teacher, student, baseline, mix, seeds, seed,
     from ._simulate import spawn_generators
     roots = spawn_generators(seed, seeds)           # one root per seed ...
     triples = [r.bit_generator.seed_seq.spawn(3) for r in roots]   # ... split three ways
-    rng_t = [np.random.default_rng(t[0]) for t in triples]
-    rng_s = [np.random.default_rng(t[1]) for t in triples]
-    rng_b = [np.random.default_rng(t[2]) for t in triples]
+    rng_t = [np.random.Generator(np.random.SFC64(t[0])) for t in triples]
+    rng_s = [np.random.Generator(np.random.SFC64(t[1])) for t in triples]
+    rng_b = [np.random.Generator(np.random.SFC64(t[2])) for t in triples]
     start = np.broadcast_to(-prob.w_star, (seeds, prob.d))
     t_sim = run_sgd(rng_t, prob.eigs, teacher, start, prob.noise, t_times)
     u = t_sim.final_error                               # (seeds, d), one teacher per seed
