@@ -28,6 +28,9 @@ from ._kd import *       # noqa: F401,F403  (chapter 4)
 from ._w2s import *      # noqa: F401,F403  (chapter 5)
 from ._phase import *    # noqa: F401,F403  (chapter 6)
 from . import _ridge, _rates, _measures, _kd, _w2s, _phase
+# the figure vocabulary, the interactive explorers and the exercise checks
+from . import plot, widgets, explorers
+from .exercises import check
 
 __version__ = "0.1.0"
 
@@ -42,6 +45,8 @@ __all__ = [
     # diagnostics
     "horizon", "learned_fraction", "statistical_horizon", "effective_dimension",
     "LrSweep", "tune_lr", "fit_slope",
+    # figures, explorers, exercises
+    "plot", "widgets", "explorers", "check",
     # engines, for vectorized sweeps
     "second_moments", "mean_factor", "run_sgd", "teacher_moments", "student_mode_error",
 ]
