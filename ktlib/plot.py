@@ -37,9 +37,9 @@ import numpy as np
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib import colors as mcolors
+from matplotlib import ticker as mticker
 from matplotlib import transforms as mtransforms
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 
 __all__ = ["OKABE_ITO", "COLORS", "CYCLE", "LABELS", "use_style", "color_for", "risk_curve",
            "mode_spectrum", "label_horizon", "filter_plot", "transfer_summary", "risk_bars",
@@ -206,6 +206,14 @@ def _mean_sem(sim):
     return mean, risk.std(axis=0, ddof=1) / np.sqrt(risk.shape[0])
 
 
+def _band(ax, t, mean, sem, band, color, alpha):
+    """Shade mean +- band * sem on a log axis (a lower edge at or below 0 is cut at mean/1000)."""
+    lo = mean - band * sem
+    lo = np.where(lo > 0, lo, 1e-3 * mean)
+    ax.fill_between(t, _positive(lo), _positive(mean + band * sem), color=color, alpha=alpha,
+                    linewidth=0, zorder=2)
+
+
 def _final_errors(x):
     """(d,) per-mode errors from an array, a Curve or a Simulation (its last recorded time)."""
     if hasattr(x, "mode_error"):
@@ -288,11 +296,7 @@ def risk_curve(curve=None, sim=None, ax=None, label=None, color=None, band=2.0, 
         else:
             sim_label = None if curve is not None else label
         if sem is not None and band > 0:
-            lo = mean - band * sem
-            lo = np.where(lo > 0, lo, 1e-3 * mean)
-            hi = mean + band * sem
-            ax.fill_between(t[keep], _positive(lo[keep]), _positive(hi[keep]), color=sim_color,
-                            alpha=0.18, linewidth=0, zorder=2)
+            _band(ax, t[keep], mean[keep], sem[keep], band, sim_color, alpha=0.18)
         ax.plot(t[keep], _positive(mean[keep]), linestyle="none", marker=marker,
                 color=sim_color, markerfacecolor=sim_color, markeredgecolor="white",
                 markeredgewidth=0.6, label=sim_label, zorder=4)
@@ -329,7 +333,8 @@ def reference_slope(ax, slope, x, y0, label=None, color="#555555"):
 
     Parameters
     ----------
-    ax : matplotlib Axes (log-log)
+    ax : matplotlib Axes or None
+        Usually a log-log risk plot; None draws on a new figure.
     slope : float
     x : (float, float)
         Start and end of the guide, :math:`t_0 = x_0`.
@@ -341,7 +346,17 @@ def reference_slope(ax, slope, x, y0, label=None, color="#555555"):
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import ktlib as kt
+    >>> ax = kt.plot.reference_slope(None, -0.5, (10, 1000), 1.0, label=r"$t^{-1/2}$")
+    >>> float(ax.get_lines()[0].get_ydata()[-1])
+    0.1
     """
+    ax = _get_ax(ax)
     x0, x1 = float(x[0]), float(x[1])
     if not (x0 > 0 and x1 > 0 and y0 > 0):
         raise ValueError("reference_slope needs x[0], x[1] > 0 and y0 > 0 (a log-log guide)")
@@ -379,7 +394,8 @@ def label_horizon(ax, k, label=None, color=None, y=0.96):
         trans = mtransforms.blended_transform_factory(ax.transData, ax.transAxes)
         offset = mtransforms.offset_copy(trans, fig=ax.figure, x=3, y=0, units="points")
         ax.text(k, y, label, transform=offset, rotation=90, ha="left", va="top",
-                color=color, fontsize=9)
+                color=color, fontsize=9, zorder=5,
+                bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.0))
     return ax
 
 
@@ -458,14 +474,16 @@ def mode_spectrum(errors, ax=None, eigs=None, kind="error", horizons=None, signa
     for n, (label, values) in enumerate(errors.items()):
         e = scaled(_final_errors(values))
         i = np.arange(1, e.size + 1)
-        ax.plot(i, _positive(e), color=color_for(label, n), label=label, zorder=3)
+        thin = _is_simulation(values)          # Monte Carlo spectra are noisy: lighter lines
+        ax.plot(i, _positive(e), color=color_for(label, n), label=label, zorder=3,
+                linewidth=1.1 if thin else None, alpha=0.9 if thin else None)
     for label, k in (horizons or {}).items():
         label_horizon(ax, k, label)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(LABELS["mode"])
     ax.set_ylabel(LABELS["error"] if kind == "error" else LABELS["mode_risk"])
-    ax.legend(loc="lower left")
+    ax.legend(loc="best")
     return ax
 
 
@@ -505,7 +523,7 @@ def filter_plot(filters, ax=None, horizons=None):
         f = np.asarray(values, dtype=float)
         ax.plot(np.arange(1, f.size + 1), f, color=color_for(label, n), label=label, zorder=3)
     for label, k in (horizons or {}).items():
-        label_horizon(ax, k, label, y=0.6)
+        label_horizon(ax, k, label)
     ax.set_xscale("log")
     ax.set_ylim(-0.03, 1.06)
     ax.set_xlabel(LABELS["mode"])
@@ -518,6 +536,19 @@ def filter_plot(filters, ax=None, horizons=None):
 # Teacher -> student
 # ----------------------------------------------------------------------------------------
 _LEARNERS = ("teacher", "student", "baseline")
+
+
+def _signal_of(out, learners):
+    """w_star**2 for a transfer result: from ``out.prob`` if it has one, else from the error of
+    a ground-truth learner at t = 0 (which is w_star**2 exactly, since SGD starts at 0)."""
+    for attr in ("prob", "problem"):
+        if getattr(out, attr, None) is not None:
+            return getattr(out, attr)
+    for name in ("baseline", "teacher"):
+        res = learners.get(name)
+        if res is not None and np.asarray(res.times)[0] == 0:
+            return np.asarray(res.mode_error)[0]
+    return None
 
 
 def transfer_summary(out, axes=None, band=2.0, signal=None, horizons=None):
@@ -538,13 +569,26 @@ def transfer_summary(out, axes=None, band=2.0, signal=None, horizons=None):
     band : float
         Band half-width in standard errors for simulated learners.
     signal : array_like of shape (d,) or Problem, optional
-        :math:`w_{\star,i}^2`; default: from ``out.prob`` or ``out.problem`` if present.
+        :math:`w_{\star,i}^2`. Default: the error of the baseline (or teacher) at
+        :math:`t = 0`, which is exactly :math:`w_{\star,i}^2` since SGD starts from zero.
     horizons : dict, optional
         ``label -> mode index`` marked on the right panel.
 
     Returns
     -------
     ndarray of two matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import ktlib as kt
+    >>> prob = kt.power_law(d=100, noise=1.0)
+    >>> out = kt.transfer(prob, teacher=kt.SGD(lr=0.2, steps=2000),
+    ...                   student=kt.SGD(lr=0.01, steps=500))
+    >>> left, right = kt.plot.transfer_summary(out)
+    >>> [line.get_label() for line in left.get_lines()]
+    ['teacher', 'student', 'baseline']
     """
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(11, 4))
@@ -563,10 +607,7 @@ def transfer_summary(out, axes=None, band=2.0, signal=None, horizons=None):
         if _is_simulation(res):
             mean, sem = _mean_sem(res)
             if sem is not None and band > 0:
-                lo = mean - band * sem
-                lo = np.where(lo > 0, lo, 1e-3 * mean)
-                left.fill_between(t[keep], _positive(lo[keep]), _positive((mean + band * sem)[keep]),
-                                  color=color, alpha=0.2, linewidth=0)
+                _band(left, t[keep], mean[keep], sem[keep], band, color, alpha=0.2)
             left.plot(t[keep], _positive(mean[keep]), color=color, marker="o", markersize=3,
                       markeredgecolor="white", markeredgewidth=0.5, label=name)
         else:
@@ -577,7 +618,7 @@ def transfer_summary(out, axes=None, band=2.0, signal=None, horizons=None):
     left.set_ylabel(LABELS["risk"])
     left.legend()
     if signal is None:
-        signal = getattr(out, "prob", None) or getattr(out, "problem", None)
+        signal = _signal_of(out, learners)
     mode_spectrum({name: res for name, res in learners.items()}, ax=right, signal=signal,
                   horizons=horizons)
     right.set_ylabel(LABELS["error"] + " at the last step")
@@ -649,6 +690,15 @@ def _edges(c, log):
     return np.concatenate([[2 * c[0] - mid[0]], mid, [2 * c[-1] - mid[-1]]])
 
 
+def _grid_ticks(axis, centres, most=8):
+    """Ticks at (some of) the grid values, written plainly, on a log-scaled heatmap axis."""
+    every = int(np.ceil(len(centres) / most))
+    ticks = np.asarray(centres)[::every]
+    axis.set_major_locator(mticker.FixedLocator(ticks))
+    axis.set_major_formatter(mticker.FixedFormatter([f"{v:.3g}" for v in ticks]))
+    axis.set_minor_locator(mticker.NullLocator())
+
+
 def heatmap(Z, x, y, ax=None, xlabel=None, ylabel=None, cbar_label=None, xlog=False,
             ylog=False, cmap="RdBu", contour=0.0, vmax=None, annotate=None):
     """A phase diagram: ``Z[j, i]`` at ``(x[i], y[j])``, diverging colours centred at 0.
@@ -706,8 +756,10 @@ def heatmap(Z, x, y, ax=None, xlabel=None, ylabel=None, cbar_label=None, xlog=Fa
                          norm=norm, shading="flat")
     if xlog:
         ax.set_xscale("log")
+        _grid_ticks(ax.xaxis, x)
     if ylog:
         ax.set_yscale("log")
+        _grid_ticks(ax.yaxis, y)
     if (contour is not None and finite.size and finite.min() < contour < finite.max()
             and Z.shape[0] > 1 and Z.shape[1] > 1):
         ax.contour(x, y, Z, levels=[contour], colors="black", linewidths=1.2)
