@@ -159,22 +159,26 @@ def color_for(label, index=0) -> str:
     """The colour of a concept named in ``label``, or the ``index``-th colour of :data:`CYCLE`.
 
     A label that contains a key of :data:`COLORS` (``"teacher"``, ``"student"``, ...;
-    case-insensitive, the first match in the order of :data:`COLORS` wins) gets that
-    colour, so "teacher (N = 200,000)" is always orange.
+    case-insensitive) gets that colour, so "teacher (N = 200,000)" is always orange. When
+    several concepts appear, the one named first wins: "baseline (direct student)" is a
+    baseline.
 
     Examples
     --------
     >>> import ktlib as kt
     >>> kt.plot.color_for("KD student") == kt.plot.COLORS["student"]
     True
+    >>> kt.plot.color_for("baseline (direct student)") == kt.plot.COLORS["baseline"]
+    True
     >>> kt.plot.color_for("something else", 1) == kt.plot.CYCLE[1]
     True
     """
     text = str(label).lower()
-    for key in ("teacher", "student", "baseline", "ridge", "signal", "noise", "theory",
-                "simulation"):
-        if key in text:
-            return COLORS[key]
+    found = [(text.find(key), key) for key in ("teacher", "student", "baseline", "ridge",
+                                                "signal", "noise", "theory", "simulation")
+             if key in text]
+    if found:
+        return COLORS[min(found)[1]]
     if "stat" in text:                       # "statistical horizon", "$k_{\\rm stat}$"
         return COLORS["horizon_stat"]
     if "opt" in text:                        # "optimization horizon", "$k_{\\rm opt}$"
