@@ -21,6 +21,12 @@ export PYTHONHASHSEED := 0
 export JUPYTER_PREFER_ENV_PATH := 1
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# One BLAS thread: notebooks and tests run two at a time on two cores, where threaded OpenBLAS
+# oversubscribes (a 500 x 500 eigendecomposition went from 0.03 s to 1.8 s), and the committed
+# outputs are computed with one thread, which Binder (one core) matches.
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
 
 # Top-level packages that `make freeze` resolves (everything else is a dependency of these).
 FREEZE_SPECS := "jupyter-book>=1.0.4,<2" sphinx-exercise nbval nbclient ipykernel ipywidgets \
