@@ -410,6 +410,14 @@ def _signal_array(signal):
     return np.asarray(signal, dtype=float)
 
 
+def _draw_horizons(ax, horizons):
+    for label, k in (horizons or {}).items():
+        color = None
+        if isinstance(k, tuple):
+            k, color = k
+        label_horizon(ax, k, label, color=color)
+
+
 def mode_spectrum(errors, ax=None, eigs=None, kind="error", horizons=None, signal=None):
     r"""Per-mode error spectra on log-log axes, against the mode index :math:`i = 1, \dots, d`.
 
@@ -432,7 +440,8 @@ def mode_spectrum(errors, ax=None, eigs=None, kind="error", horizons=None, signa
         Curve or Simulation (which carry their ``eigs``).
     kind : {"error", "risk"}
     horizons : dict, optional
-        ``label -> mode index``, each drawn by :func:`label_horizon`.
+        ``label -> mode index`` (or ``label -> (mode index, colour)``), each drawn by
+        :func:`label_horizon`.
     signal : array_like of shape (d,) or Problem, optional
         :math:`w_{\star,i}^2` (or a Problem, whose ``w_star`` is used), drawn as a grey
         reference line (times :math:`\lambda_i` for ``kind="risk"``).
@@ -481,8 +490,7 @@ def mode_spectrum(errors, ax=None, eigs=None, kind="error", horizons=None, signa
         thin = _is_simulation(values)          # Monte Carlo spectra are noisy: lighter lines
         ax.plot(i, _positive(e), color=color_for(label, n), label=label, zorder=3,
                 linewidth=1.1 if thin else None, alpha=0.9 if thin else None)
-    for label, k in (horizons or {}).items():
-        label_horizon(ax, k, label)
+    _draw_horizons(ax, horizons)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(LABELS["mode"])
@@ -504,7 +512,8 @@ def filter_plot(filters, ax=None, horizons=None):
         ``label -> (d,)`` array of fractions.
     ax : matplotlib Axes, optional
     horizons : dict, optional
-        ``label -> mode index``, each drawn by :func:`label_horizon`.
+        ``label -> mode index`` (or ``label -> (mode index, colour)``), each drawn by
+        :func:`label_horizon`.
 
     Returns
     -------
@@ -526,8 +535,7 @@ def filter_plot(filters, ax=None, horizons=None):
     for n, (label, values) in enumerate(filters.items()):
         f = np.asarray(values, dtype=float)
         ax.plot(np.arange(1, f.size + 1), f, color=color_for(label, n), label=label, zorder=3)
-    for label, k in (horizons or {}).items():
-        label_horizon(ax, k, label)
+    _draw_horizons(ax, horizons)
     ax.set_xscale("log")
     ax.set_ylim(-0.03, 1.06)
     ax.set_xlabel(LABELS["mode"])
@@ -629,7 +637,7 @@ def transfer_summary(out, axes=None, band=2.0, signal=None, horizons=None):
     return axes
 
 
-def risk_bars(values, ax=None, fmt="{:.4f}", ylabel=r"excess risk $R$", log=False):
+def risk_bars(values, ax=None, fmt="{:.4f}", ylabel=r"excess risk $R$", log=False, colors=None):
     """A bar chart of a few numbers (e.g. risks of teacher, student, baseline), each annotated.
 
     Parameters
@@ -642,6 +650,8 @@ def risk_bars(values, ax=None, fmt="{:.4f}", ylabel=r"excess risk $R$", log=Fals
     ylabel : str
     log : bool
         Logarithmic value axis.
+    colors : dict or list, optional
+        Bar colours (``label -> colour`` or one per bar); default: :func:`color_for`.
 
     Returns
     -------
@@ -662,8 +672,11 @@ def risk_bars(values, ax=None, fmt="{:.4f}", ylabel=r"excess risk $R$", log=Fals
     labels = [str(k) for k in values]
     heights = np.array([float(v) for v in values.values()])
     x = np.arange(len(labels))
-    colors = [color_for(k, n) for n, k in enumerate(labels)]
-    ax.bar(x, heights, color=colors, width=0.62, zorder=2)
+    if colors is None:
+        colors = [color_for(k, n) for n, k in enumerate(labels)]
+    elif isinstance(colors, Mapping):
+        colors = [colors.get(k, color_for(k, n)) for n, k in enumerate(labels)]
+    ax.bar(x, heights, color=list(colors), width=0.62, zorder=2)
     if log:
         ax.set_yscale("log")
     for xi, h in zip(x, heights):
@@ -694,12 +707,18 @@ def _edges(c, log):
     return np.concatenate([[2 * c[0] - mid[0]], mid, [2 * c[-1] - mid[-1]]])
 
 
+def _short(v):
+    """A compact tick label: 0.05, 120, 1.3e3, 2e-4."""
+    text = f"{v:.2g}" if (v != 0 and not 1e-2 <= abs(v) < 1e4) else f"{v:.3g}"
+    return text.replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
+
+
 def _grid_ticks(axis, centres, most=8):
-    """Ticks at (some of) the grid values, written plainly, on a log-scaled heatmap axis."""
+    """Ticks at (some of) the grid values, written compactly, on a log-scaled heatmap axis."""
     every = int(np.ceil(len(centres) / most))
     ticks = np.asarray(centres)[::every]
     axis.set_major_locator(mticker.FixedLocator(ticks))
-    axis.set_major_formatter(mticker.FixedFormatter([f"{v:.3g}" for v in ticks]))
+    axis.set_major_formatter(mticker.FixedFormatter([_short(v) for v in ticks]))
     axis.set_minor_locator(mticker.NullLocator())
 
 
@@ -760,7 +779,7 @@ def heatmap(Z, x, y, ax=None, xlabel=None, ylabel=None, cbar_label=None, xlog=Fa
                          norm=norm, shading="flat")
     if xlog:
         ax.set_xscale("log")
-        _grid_ticks(ax.xaxis, x)
+        _grid_ticks(ax.xaxis, x, most=5)
     if ylog:
         ax.set_yscale("log")
         _grid_ticks(ax.yaxis, y)

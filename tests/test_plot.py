@@ -305,3 +305,18 @@ def test_functions_never_show(monkeypatch, prob, sgd):
     plot.risk_bars({"a": 1.0})
     plot.heatmap(np.eye(2) - 0.5, [1, 2], [1, 2])
     assert called == []
+
+
+def test_explicit_colours_for_bars_and_horizons():
+    import matplotlib.colors as mcolors
+    ax = kt.plot.risk_bars({"a": 1.0, "b": 2.0}, colors={"b": "#123456"})
+    assert mcolors.to_hex(ax.patches[1].get_facecolor()) == "#123456"
+    ax = kt.plot.filter_plot({"f": np.linspace(1, 0, 10)}, horizons={"h": (3, "#654321")})
+    assert any(mcolors.to_hex(line.get_color()) == "#654321" for line in ax.lines)
+
+
+def test_heatmap_log_ticks_are_compact():
+    Z = np.arange(12.0).reshape(3, 4) - 5
+    ax = kt.plot.heatmap(Z, x=np.geomspace(100, 1e5, 4), y=[1.0, 2.0, 3.0], xlog=True)
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert all(len(s) <= 5 for s in labels), labels
