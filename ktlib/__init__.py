@@ -17,7 +17,8 @@ from ._problem import Problem, power_law
 from ._sgd import SGD
 from ._theory import Curve, expected_risk, mean_factor, second_moments, stability_limit, time_grid
 from ._simulate import Simulation, run_sgd, simulate, spawn_generators
-from ._transfer import TransferResult, student_mode_error, teacher_moments, transfer
+from ._transfer import (TransferResult, stacked_student_error, student_mode_error,
+                        teacher_moments, transfer)
 from ._diagnostics import (LrSweep, effective_dimension, horizon, learned_fraction,
                            statistical_horizon, tune_lr, fit_slope)
 # chapter-level tools; each module lists its public names in its own __all__
@@ -49,5 +50,6 @@ __all__ = [
     "plot", "widgets", "explorers", "check",
     # engines, for vectorized sweeps
     "second_moments", "mean_factor", "run_sgd", "teacher_moments", "student_mode_error",
+    "stacked_student_error",
 ]
 __all__ += _ridge.__all__ + _rates.__all__ + _measures.__all__ + _kd.__all__ + _w2s.__all__ + _phase.__all__

@@ -51,7 +51,7 @@ from ._problem import Problem, power_law
 from ._sgd import AVERAGES, SGD
 from ._theory import (_check_pair, _stability_sum, check_stable, mean_factor, second_moments,
                       stability_limit)
-from ._transfer import teacher_moments, transfer
+from ._transfer import stacked_student_error, teacher_moments, transfer
 from ._validate import as_float, as_int
 
 __all__ = ["MECHANISMS", "classify", "Recipe", "PhaseGrid", "spectra_phase", "transfer_phase",
@@ -303,18 +303,11 @@ def _ground_truth(eigs, w, noise, lrs, batch, steps, average):
 def _student_error(eigs, w, noise, lrs, f2, batch, steps, average, u_mean, u_second, mix):
     r"""Exact final :math:`\mathbb E(w_{S,i} - w_{\star,i})^2` for K stacked rows, shape (K, d).
 
-    The formula of :func:`ktlib.student_mode_error`, with a problem (``eigs``, ``w``) per row.
+    :func:`ktlib.stacked_student_error` at the last step, with a problem (``eigs``, ``w``) per row.
     """
-    K = lrs.size
     speeds = lrs[:, None] * np.broadcast_to(f2, (eigs.shape[-1],))
-    mix = np.broadcast_to(np.asarray(mix, dtype=float), (K,))[:, None]
-    q0 = w**2 + 2 * mix * w * u_mean + mix**2 * u_second
-    noise2 = ((1 - mix[:, 0]) * noise) ** 2
-    times = np.array([steps])
-    Q = second_moments(eigs, speeds, q0, noise2, batch, steps, times, average)[:, 0]
-    k = mean_factor(speeds * eigs, times, average)[:, 0]
-    C = -k * (w * u_mean + mix * u_second)
-    return np.maximum(Q + 2 * mix * C + mix**2 * u_second, 0.0)
+    return stacked_student_error(eigs, w, noise, speeds, batch, steps, np.array([steps]),
+                                 average, u_mean, u_second, mix)[:, 0]
 
 
 def _count(mask):

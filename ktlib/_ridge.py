@@ -44,7 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._problem import Problem
-from ._simulate import spawn_generators
+from ._simulate import SeedStatistics, spawn_generators
 from ._validate import as_float, as_int
 
 __all__ = ["RidgeRisk", "RidgeSimulation", "effective_regularization", "ridge_risk",
@@ -503,7 +503,7 @@ def ridge_fit(X, y, penalty):
 
 
 @dataclass(frozen=True, eq=False)
-class RidgeSimulation:
+class RidgeSimulation(SeedStatistics):
     r"""Monte Carlo ridge fits (from :func:`simulate_ridge`).
 
     Attributes
@@ -522,28 +522,6 @@ class RidgeSimulation:
     risk: np.ndarray
     mode_error: np.ndarray
     eigs: np.ndarray
-
-    @property
-    def seeds(self) -> int:
-        """Number of independent samples (seeds)."""
-        return int(self.risk.shape[0])
-
-    @property
-    def mean(self) -> np.ndarray:
-        """Mean risk over seeds, shape (P,)."""
-        return self.risk.mean(axis=0)
-
-    @property
-    def sem(self) -> np.ndarray:
-        """Standard error of :attr:`mean`, shape (P,); needs at least two seeds."""
-        if self.seeds < 2:
-            raise ValueError("sem needs seeds >= 2 (one run has no spread to estimate)")
-        return self.risk.std(axis=0, ddof=1) / np.sqrt(self.seeds)
-
-    @property
-    def mode_risk(self) -> np.ndarray:
-        """Per-mode risk contributions averaged over seeds, shape (P, d)."""
-        return self.eigs * self.mode_error
 
     def __repr__(self):
         return f"RidgeSimulation(n={self.n}, P={self.penalty.size}, seeds={self.seeds})"

@@ -49,8 +49,35 @@ def spawn_generators(seed, n):
     return [np.random.Generator(np.random.SFC64(child)) for child in ss.spawn(n)]
 
 
+class SeedStatistics:
+    """Summaries over independent runs, for results with ``risk`` of shape (seeds, ...) and
+    ``mode_error`` / ``eigs`` (shared by :class:`Simulation` and the ridge simulation)."""
+
+    @property
+    def seeds(self) -> int:
+        """Number of independent runs."""
+        return int(self.risk.shape[0])
+
+    @property
+    def mean(self) -> np.ndarray:
+        """Mean risk over seeds."""
+        return self.risk.mean(axis=0)
+
+    @property
+    def sem(self) -> np.ndarray:
+        """Standard error of :attr:`mean`; needs at least two seeds."""
+        if self.seeds < 2:
+            raise ValueError("sem needs seeds >= 2 (one run has no spread to estimate)")
+        return self.risk.std(axis=0, ddof=1) / np.sqrt(self.seeds)
+
+    @property
+    def mode_risk(self) -> np.ndarray:
+        """Per-mode risk contributions averaged over seeds, ``eigs * mode_error``."""
+        return self.eigs * self.mode_error
+
+
 @dataclass(frozen=True, eq=False)
-class Simulation:
+class Simulation(SeedStatistics):
     r"""Monte Carlo SGD runs.
 
     Attributes
@@ -71,28 +98,6 @@ class Simulation:
     mode_error: np.ndarray
     final_error: np.ndarray
     eigs: np.ndarray
-
-    @property
-    def seeds(self) -> int:
-        """Number of independent runs."""
-        return int(self.risk.shape[0])
-
-    @property
-    def mean(self) -> np.ndarray:
-        """Mean risk over seeds, shape (T,)."""
-        return self.risk.mean(axis=0)
-
-    @property
-    def sem(self) -> np.ndarray:
-        """Standard error of :attr:`mean`, shape (T,); needs at least two seeds."""
-        if self.seeds < 2:
-            raise ValueError("sem needs seeds >= 2 (one run has no spread to estimate)")
-        return self.risk.std(axis=0, ddof=1) / np.sqrt(self.seeds)
-
-    @property
-    def mode_risk(self) -> np.ndarray:
-        """Per-mode risk contributions averaged over seeds, shape (T, d)."""
-        return self.eigs * self.mode_error
 
     @property
     def final(self) -> float:

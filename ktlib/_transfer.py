@@ -33,7 +33,8 @@ from ._theory import (Curve, _check_pair, _curve, check_stable, mean_factor, sec
                       time_grid)
 from ._validate import as_float, as_int
 
-__all__ = ["TransferResult", "transfer", "teacher_moments", "student_mode_error"]
+__all__ = ["TransferResult", "transfer", "teacher_moments", "student_mode_error",
+           "stacked_student_error"]
 
 METHODS = ("exact", "simulate")
 
@@ -165,19 +166,30 @@ def student_mode_error(prob, speeds, batch, steps, times, average, u_mean, u_sec
     -------
     ndarray, shape (K, T, d)
     """
+    return stacked_student_error(prob.eigs, prob.w_star, prob.noise, speeds, batch, steps,
+                                 times, average, u_mean, u_second, mix)
+
+
+def stacked_student_error(eigs, w_star, noise, speeds, batch, steps, times, average, u_mean,
+                          u_second, mix):
+    r""":func:`student_mode_error` with a problem per row: ``eigs`` and ``w_star`` may have
+    shape (K, d), so students of different problems (e.g. a grid of ``alpha, beta``) run in one
+    recursion. Returns shape (K, T, d).
+    """
     speeds = np.atleast_2d(speeds)
-    K = speeds.shape[0]
+    K, d = speeds.shape
+    eigs = np.broadcast_to(np.asarray(eigs, dtype=float), (K, d))
+    w = np.broadcast_to(np.asarray(w_star, dtype=float), (K, d))
     mix = np.broadcast_to(np.asarray(mix, dtype=float), (K,))[:, None]
-    w = prob.w_star
-    q0 = w**2 + 2 * mix * w * u_mean + mix**2 * u_second
-    noise2 = ((1 - mix[:, 0]) * prob.noise) ** 2
-    Q = second_moments(prob.eigs, speeds, q0, noise2, batch, steps, times, average)
-    k = mean_factor(speeds * prob.eigs, times, average)                 # (K, T, d)
-    um = np.broadcast_to(u_mean, (K, prob.d))[:, None, :]
-    u2 = np.broadcast_to(u_second, (K, prob.d))[:, None, :]
+    um = np.broadcast_to(u_mean, (K, d))
+    u2 = np.broadcast_to(u_second, (K, d))
+    q0 = w**2 + 2 * mix * w * um + mix**2 * u2
+    noise2 = ((1 - mix[:, 0]) * noise) ** 2
+    Q = second_moments(eigs, speeds, q0, noise2, batch, steps, times, average)
+    k = mean_factor(speeds * eigs, times, average)                        # (K, T, d)
     mixk = mix[:, :, None]
-    C = -k * (w * um + mixk * u2)
-    return np.maximum(Q + 2 * mixk * C + mixk**2 * u2, 0.0)
+    C = -k * (w[:, None, :] * um[:, None, :] + mixk * u2[:, None, :])
+    return np.maximum(Q + 2 * mixk * C + mixk**2 * u2[:, None, :], 0.0)
 
 
 # ----------------------------------------------------------------------------------------
