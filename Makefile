@@ -47,7 +47,7 @@ help: ## List the targets
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; v == (3, 11) or print(f"warning: python3 is {v[0]}.{v[1]}; the pins are tested with 3.11 (runtime.txt)")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --disable-pip-version-check --quiet --upgrade pip
+	$(PY) -m pip install --disable-pip-version-check --quiet "pip==26.3"
 	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements.txt
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" > /dev/null
 	touch $@
