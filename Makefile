@@ -27,6 +27,9 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
+# The tests run the explorers without a widget front end (KTLIB_STATIC=1: each explorer calls
+# its plain function once; nbval ignores those cells' outputs). Executing ipywidgets through a
+# headless kernel client can block a cell for minutes (nbclient#312, seen here).
 
 # Top-level packages that `make freeze` resolves (everything else is a dependency of these).
 # ipykernel stays below 7: with 7.x, notebook execution through nbclient intermittently hangs
@@ -66,11 +69,11 @@ test: $(STAMP) ## All tests: unit + doctests, nbval (strict) on chapters/, book 
 	@$(MAKE) --no-print-directory test-book
 
 test-unit: $(STAMP) ## ktlib unit tests, doctests and the notebook structure checks
-	$(PYTEST) tests ktlib --doctest-modules --ignore=tests/test_book.py -n $(JOBS)
+	KTLIB_STATIC=1 $(PYTEST) tests ktlib --doctest-modules --ignore=tests/test_book.py -n $(JOBS)
 
 test-notebooks: $(STAMP) ## Re-run every chapter and compare its outputs (nbval, strict)
 	@test -n "$(strip $(NOTEBOOKS))" || { echo "no notebooks in chapters/"; exit 2; }
-	$(PYTEST) --nbval --nbval-current-env --nbval-cell-timeout=600 -n $(JOBS) --dist loadfile \
+	KTLIB_STATIC=1 $(PYTEST) --nbval --nbval-current-env --nbval-cell-timeout=600 -n $(JOBS) --dist loadfile \
 	    $(NOTEBOOKS)
 
 test-book: $(STAMP) ## Checks on the built HTML (run `make book` first)

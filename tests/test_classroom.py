@@ -27,6 +27,10 @@ from nbclient.exceptions import CellExecutionError
 
 from ktlib.exercises import check, evaluate, exercises
 
+# Kernels started here inherit this: explorers call their plain function once instead of
+# building ipywidgets, which can block a headless nbclient run for minutes (nbclient#312).
+os.environ["KTLIB_STATIC"] = "1"
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "00_demo.ipynb"
 

@@ -457,6 +457,9 @@ def grade(folder, out="grades.csv", timeout=DEFAULT_TIMEOUT, jobs=None, log=prin
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             env.setdefault(var, "1")
     env.setdefault("PYTHONHASHSEED", "0")
+    # No widget front end while grading: kt.widgets.explorer then calls its function once.
+    # Executing ipywidgets through nbclient can block a cell for minutes (nbclient#312).
+    env["KTLIB_STATIC"] = "1"
     tmpdir = tempfile.mkdtemp(prefix="ktgrade-batch-")
     running, started = [], 0
     try:
