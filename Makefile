@@ -32,14 +32,15 @@ export MKL_NUM_THREADS := 1
 # headless kernel client can block a cell for minutes (nbclient#312, seen here).
 
 # Top-level packages that `make freeze` resolves (everything else is a dependency of these).
-# ipykernel stays below 7: with 7.x, notebook execution through nbclient intermittently hangs
-# with the kernel idle (seen here in tests/test_classroom.py; vscode-jupyter#17410 reports it).
+# ipykernel stays below 7 (6.29.5, the long-tested line): 7.x has open reports of notebook
+# execution hanging with the kernel idle (vscode-jupyter#17410).
 FREEZE_SPECS := "jupyter-book>=1.0.4,<2" sphinx-exercise nbval nbclient "ipykernel<7" ipywidgets \
                 pytest pytest-xdist
 
 .DEFAULT_GOAL := help
 .NOTPARALLEL:
-.PHONY: help venv book test test-unit test-notebooks test-book execute bench student grade \
+.PHONY: help venv book test test-unit test-notebooks test-book execute bench time-notebooks \
+        student grade \
         clean distclean freeze
 
 help: ## List the targets
@@ -85,6 +86,9 @@ execute: $(STAMP) ## Re-run chapters in place on a fresh kernel (NOTEBOOKS=... f
 
 bench: $(STAMP) ## Performance ratios of ktlib (benchmarks/bench.py)
 	$(PY) benchmarks/bench.py
+
+time-notebooks: $(STAMP) ## Execution time and peak memory of each chapter (fresh kernels)
+	$(PY) benchmarks/notebooks.py $(NOTEBOOKS)
 
 student: $(STAMP) ## Student copies of every chapter, solutions stripped (-> _build/student/)
 	$(PY) tools/make_student.py _build/student $(NOTEBOOKS)
