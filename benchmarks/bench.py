@@ -27,18 +27,22 @@ from ktlib._simulate import _CHUNK_FLOATS
 
 def newcomer_loop(prob, sgd, seeds, seed=0):
     """The straightforward implementation: one seed at a time, one step at a time, with
-    numpy's default generator per seed."""
+    numpy's default generator per seed, recording the risk at simulate's default times."""
     rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(seeds)]
+    record = set(kt.time_grid(sgd.steps).tolist())          # the same output as simulate
     sqrt_eigs = np.sqrt(prob.eigs)
-    final = np.empty(seeds)
-    for s, rng in enumerate(rngs):
+    risks = []
+    for rng in rngs:
         w = np.zeros(prob.d)
-        for _ in range(sgd.steps):
+        curve = [prob.risk(w)]
+        for t in range(1, sgd.steps + 1):
             x = sqrt_eigs * rng.standard_normal(prob.d)
             y = x @ prob.w_star + prob.noise * rng.standard_normal()
             w += sgd.lr * (y - x @ w) * x
-        final[s] = prob.risk(w)
-    return final
+            if t in record:
+                curve.append(prob.risk(w))
+        risks.append(curve)
+    return np.array(risks)
 
 
 def draw_floor(prob, sgd, seeds, seed=0):
