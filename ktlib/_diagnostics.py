@@ -189,6 +189,36 @@ class LrSweep:
         return f"LrSweep(best_lr={self.best_lr:.4g}, best_risk={self.best_risk:.4g}, K={self.lrs.size})"
 
 
+def stable_lr_grid(prob, lrs=None, *, batch=1, features=None, f2=None, num=40, low=1e-4):
+    r"""The stable step sizes of a grid, and the squared feature scales :math:`f_i^2`.
+
+    The one grid behind :func:`tune_lr` and the chapter sweeps. Default: ``num`` log-spaced
+    values from ``low`` to ``0.95`` times :func:`stability_limit` (1 if no mode can move).
+    Values past the limit are dropped; a grid with none left, or a bad one, raises ValueError.
+    Give ``features`` (scales :math:`f_i`) or ``f2`` (their squares), not both.
+
+    Returns
+    -------
+    lrs : ndarray, shape (K,)
+    f2 : ndarray, shape (d,)
+    """
+    if f2 is None:
+        f2 = SGD(lr=1.0, steps=0, features=features).feature_scales(prob.d) ** 2
+    else:
+        features = np.sqrt(f2)
+    limit = stability_limit(prob, batch, features)
+    if lrs is None:
+        num = as_int("num", num, low=2)
+        lrs = np.geomspace(low, 0.95, num) * (limit if np.isfinite(limit) else 1.0)
+    lrs = np.atleast_1d(np.asarray(lrs, dtype=float))
+    if lrs.ndim != 1 or lrs.size == 0 or not np.all(np.isfinite(lrs)) or np.any(lrs <= 0):
+        raise ValueError("lrs must be a 1-d array of finite step sizes > 0 (non-empty)")
+    stable = _stability_sum(lrs[:, None] * f2 * prob.eigs, batch) < 1
+    if not stable.any():
+        raise ValueError(f"every lr in lrs is past the stability limit lr < {limit:.6g}")
+    return lrs[stable], f2
+
+
 def tune_lr(prob, sgd, lrs=None, *, teacher=None, mix=1.0, num=40):
     r"""Tune the step size of ``sgd`` over a grid by exact theory (all step sizes at once).
 
@@ -223,18 +253,7 @@ def tune_lr(prob, sgd, lrs=None, *, teacher=None, mix=1.0, num=40):
     best lr 0.019, risk 0.0384
     """
     _check_pair(prob, sgd)
-    limit = stability_limit(prob, sgd.batch, sgd.features)
-    if lrs is None:
-        num = as_int("num", num, low=2)
-        lrs = np.geomspace(1e-4, 0.95, num) * limit
-    lrs = np.atleast_1d(np.asarray(lrs, dtype=float))
-    if lrs.ndim != 1 or not np.all(np.isfinite(lrs)) or np.any(lrs <= 0):
-        raise ValueError("lrs must be a 1-d array of finite step sizes > 0")
-    f2 = sgd.feature_scales(prob.d) ** 2
-    stable = _stability_sum(lrs[:, None] * f2 * prob.eigs, sgd.batch) < 1
-    if not stable.any():
-        raise ValueError(f"every lr in lrs is past the stability limit lr < {limit:.6g}")
-    lrs = lrs[stable]
+    lrs, f2 = stable_lr_grid(prob, lrs, batch=sgd.batch, features=sgd.features, num=num)
     speeds = lrs[:, None] * f2
     times = np.array([sgd.steps])
     if teacher is None:

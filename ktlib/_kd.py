@@ -37,8 +37,9 @@ import numpy as np
 
 from ._diagnostics import fit_slope, horizon, statistical_horizon, tune_lr
 from ._problem import Problem, power_law
+from ._diagnostics import stable_lr_grid
 from ._sgd import AVERAGES, SGD
-from ._theory import _stability_sum, second_moments, stability_limit
+from ._theory import second_moments, stability_limit
 from ._transfer import student_mode_error, teacher_moments, transfer
 from ._validate import as_float, as_int
 
@@ -85,19 +86,7 @@ def _features(prob, features):
 
 def _lr_grid(prob, f2, lrs, num, batch=1):
     """The step-size grid of :func:`ktlib.tune_lr`: stable values only."""
-    limit = stability_limit(prob, batch, np.sqrt(f2))
-    if not np.isfinite(limit):           # no mode can move: any step size gives the null risk
-        limit = 1.0
-    if lrs is None:
-        num = as_int("num", num, low=2)
-        lrs = np.geomspace(1e-4, 0.95, num) * limit
-    lrs = np.atleast_1d(np.asarray(lrs, dtype=float))
-    if lrs.ndim != 1 or lrs.size == 0 or not np.all(np.isfinite(lrs)) or np.any(lrs <= 0):
-        raise ValueError("lrs must be a non-empty 1-d array of finite step sizes > 0")
-    stable = _stability_sum(lrs[:, None] * f2 * prob.eigs, batch) < 1
-    if not stable.any():
-        raise ValueError(f"every lr in lrs is past the stability limit lr < {limit:.6g}")
-    return lrs[stable]
+    return stable_lr_grid(prob, lrs, batch=batch, f2=f2, num=num)[0]
 
 
 def capacity_features(d, M):

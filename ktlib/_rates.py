@@ -31,9 +31,10 @@ import numpy as np
 
 from ._diagnostics import fit_slope
 from ._problem import Problem
+from ._diagnostics import stable_lr_grid
 from ._sgd import AVERAGES, SGD
 from ._theory import (_check_pair, _stability_sum, check_stable, expected_risk, mean_factor,
-                      second_moments, stability_limit)
+                      second_moments)
 from ._validate import as_float, as_int
 
 __all__ = ["ScalingCurve", "predicted_exponents", "risk_vs_steps", "tuned_risk_vs_n",
@@ -246,18 +247,8 @@ def tuned_risk_vs_n(prob, ns, lrs=None, average="tail", batch=1, features=None, 
     ns = _sizes(ns)
     if np.any(ns % batch):
         raise ValueError(f"every sample size in ns must be a multiple of batch={batch}")
-    f2 = SGD(lr=1.0, steps=0, features=features).feature_scales(prob.d) ** 2
-    limit = stability_limit(prob, batch, features)
-    if lrs is None:
-        num = as_int("num", num, low=2)
-        lrs = np.geomspace(1e-3, 0.95, num) * limit
-    lrs = np.atleast_1d(np.asarray(lrs, dtype=float))
-    if lrs.ndim != 1 or lrs.size == 0 or not np.all(np.isfinite(lrs)) or np.any(lrs <= 0):
-        raise ValueError("lrs must be a non-empty 1-d array of finite step sizes > 0")
-    lrs = np.sort(lrs)
-    lrs = lrs[_stability_sum(lrs[:, None] * f2 * prob.eigs, batch) < 1]
-    if lrs.size == 0:
-        raise ValueError(f"every lr in lrs is past the stability limit lr < {limit:.6g}")
+    lrs = np.sort(np.atleast_1d(np.asarray(lrs, dtype=float))) if lrs is not None else None
+    lrs, f2 = stable_lr_grid(prob, lrs, batch=batch, features=features, num=num, low=1e-3)
     steps = ns // batch
     speeds = lrs[:, None] * f2
     q = second_moments(prob.eigs, speeds, prob.w_star**2, np.full(lrs.size, prob.noise**2),

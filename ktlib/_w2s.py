@@ -36,11 +36,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._diagnostics import horizon
-from ._problem import Problem, power_law
+from ._diagnostics import horizon, stable_lr_grid
+from ._problem import power_law
 from ._sgd import SGD
-from ._theory import (_check_pair, _stability_sum, check_stable, expected_risk, second_moments,
-                      stability_limit, time_grid)
+from ._theory import _check_pair, check_stable, expected_risk, second_moments, time_grid
 from ._transfer import student_mode_error, teacher_moments, transfer
 from ._validate import as_float, as_int
 
@@ -416,18 +415,7 @@ class StudentSweep:
 
 
 def _lr_grid(prob, lrs, batch, features, num):
-    f2 = SGD(lr=1.0, steps=0, features=features).feature_scales(prob.d) ** 2
-    if lrs is None:
-        num = as_int("num", num, low=2)
-        lrs = np.geomspace(1e-4, 0.95, num) * stability_limit(prob, batch, features)
-    lrs = np.atleast_1d(np.asarray(lrs, dtype=float))
-    if lrs.ndim != 1 or not np.all(np.isfinite(lrs)) or np.any(lrs <= 0):
-        raise ValueError("lrs must be a 1-d array of finite step sizes > 0")
-    stable = _stability_sum(lrs[:, None] * f2 * prob.eigs, batch) < 1
-    if not stable.any():
-        raise ValueError("every lr in lrs is past the stability limit "
-                         f"lr < {stability_limit(prob, batch, features):.6g}")
-    return lrs[stable], f2
+    return stable_lr_grid(prob, lrs, batch=batch, features=features, num=num)
 
 
 def _sweep_arrays(prob, teacher_moms, speeds, batch, steps, times, average, mix,

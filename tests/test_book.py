@@ -14,27 +14,11 @@ import pytest
 import yaml
 
 import ktlib
+from booktools import toc_entries  # tests/ is on sys.path under pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
-
-
-def toc_entries():
-    """Every ``file:`` of _toc.yml (root first), as written there (no suffix)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    entries = [toc["root"]]
-
-    def walk(items):
-        for item in items or []:
-            if "file" in item:
-                entries.append(item["file"])
-            walk(item.get("sections"))
-
-    for part in toc.get("parts") or []:
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return entries
 
 
 TOC = toc_entries()

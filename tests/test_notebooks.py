@@ -13,6 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from booktools import toc_entries  # tests/ is on sys.path under pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,23 +26,6 @@ CHAPTERS = [
     "chapters/05_spectral_denoising",
     "chapters/06_unified_view",
 ]
-
-
-def toc_entries():
-    """Every ``file:`` of _toc.yml (root first), as written there (no suffix)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    entries = [toc["root"]]
-
-    def walk(items):
-        for item in items or []:
-            if "file" in item:
-                entries.append(item["file"])
-            walk(item.get("sections"))
-
-    for part in toc.get("parts") or []:
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return entries
 
 
 def page_path(entry):

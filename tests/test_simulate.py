@@ -57,9 +57,10 @@ def test_monte_carlo_matches_exact_theory(name):
     sim = kt.simulate(prob, sgd, seeds=3000, times=TIMES, seed=2024)
     z = zscores(curve, sim)
     assert np.max(np.abs(z)) < Z_MAX, f"{name}: z = {np.round(z, 2)}"
-    # per-mode errors too, on the modes that carry most of the risk
-    top = sim.mode_error[-1, :5]
-    assert_allclose(top, curve.mode_error[-1, :5], rtol=0.15)
+    # per-mode errors too, at the last step, on the ten modes that carry most of the risk
+    sq = sim.final_error[:, :10] ** 2                              # (seeds, 10)
+    z_modes = (sq.mean(axis=0) - curve.mode_error[-1, :10]) / (sq.std(axis=0, ddof=1) / np.sqrt(sim.seeds))
+    assert np.max(np.abs(z_modes)) < Z_MAX, f"{name}: per-mode z = {np.round(z_modes, 2)}"
 
 
 def test_frozen_modes_are_exact_in_simulation():
