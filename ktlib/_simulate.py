@@ -37,6 +37,15 @@ def spawn_generators(seed, n):
     ``seed`` may be an int, a :class:`numpy.random.SeedSequence` or None (fresh entropy).
     The bit generator is SFC64, numpy's fastest high-quality generator (Gaussian draws are
     the floor of every Monte Carlo run here).
+
+    Examples
+    --------
+    >>> import ktlib as kt
+    >>> a, b = kt.spawn_generators(0, 2)
+    >>> a.standard_normal() == kt.spawn_generators(0, 2)[0].standard_normal()
+    True
+    >>> a.standard_normal() == b.standard_normal()
+    False
     """
     n = as_int("seeds", n, low=1)
     if isinstance(seed, np.random.SeedSequence):
@@ -167,6 +176,16 @@ def run_sgd(rngs, eigs, sgd, e0, noise, times, offset=None) -> Simulation:
         Label-noise standard deviation relative to the target.
     times : ndarray of int
     offset : ndarray, shape (S, d), optional
+
+    Examples
+    --------
+    >>> import numpy as np, ktlib as kt
+    >>> prob = kt.power_law(d=20, noise=0.5)
+    >>> start = np.tile(-prob.w_star, (3, 1))        # w_0 = 0: error -w_star for each run
+    >>> sim = kt.run_sgd(kt.spawn_generators(0, 3), prob.eigs, kt.SGD(lr=0.2, steps=50),
+    ...                  start, prob.noise, np.array([0, 50]))
+    >>> sim.risk.shape, bool(np.allclose(sim.risk[:, 0], prob.null_risk))
+    ((3, 2), True)
     """
     S = len(rngs)
     d = eigs.size

@@ -181,6 +181,14 @@ def mean_factor(g, times, average="last") -> np.ndarray:
     Returns
     -------
     ndarray, shape (..., T, d)
+
+    Examples
+    --------
+    >>> import numpy as np, ktlib as kt
+    >>> kt.mean_factor(np.array([0.5, 0.0]), np.array([0, 2])).tolist()
+    [[1.0, 1.0], [0.25, 1.0]]
+    >>> kt.mean_factor(np.array([0.5]), np.array([2]), "tail").tolist()   # mean of w_2 only
+    [[0.25]]
     """
     g = np.asarray(g, dtype=float)
     c = (1.0 - g)[..., None, :]
@@ -219,6 +227,16 @@ def second_moments(eigs, speeds, q0, noise2, batch, steps, times, average="last"
     -------
     ndarray, shape (K, T, d)
         :math:`\mathbb E\, e_i^2` at each recording time.
+
+    Examples
+    --------
+    One mode, batch 1, no noise: :math:`q(t) = [(1-g)^2 + 2g^2]^t q_0`, here with
+    :math:`g = 0.5`:
+
+    >>> import numpy as np, ktlib as kt
+    >>> q = kt.second_moments([1.0], [[0.5]], [[1.0]], [0.0], 1, 2, np.array([1, 2]))
+    >>> q[0, :, 0].tolist()
+    [0.75, 0.5625]
     """
     speeds = np.atleast_2d(np.asarray(speeds, dtype=float))
     K, d = speeds.shape

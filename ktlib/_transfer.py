@@ -136,6 +136,15 @@ def teacher_moments(prob, teacher):
     -------
     mean, second : ndarray, shape (d,)
         :math:`\mathbb E u_i = -k_i(T)\, w_{\star,i}` and :math:`\mathbb E u_i^2`.
+
+    Examples
+    --------
+    >>> import ktlib as kt
+    >>> prob = kt.power_law(d=100, noise=1.0)
+    >>> teacher = kt.SGD(lr=0.2, steps=500)
+    >>> mean, second = kt.teacher_moments(prob, teacher)
+    >>> float(second @ prob.eigs) == kt.expected_risk(prob, teacher, times=[500]).final
+    True
     """
     _check_pair(prob, teacher)
     check_stable(prob, teacher)
@@ -165,6 +174,21 @@ def student_mode_error(prob, speeds, batch, steps, times, average, u_mean, u_sec
     Returns
     -------
     ndarray, shape (K, T, d)
+
+    Examples
+    --------
+    Two students at once reproduce :func:`transfer` exactly:
+
+    >>> import numpy as np, ktlib as kt
+    >>> prob = kt.power_law(d=100, noise=1.0)
+    >>> teacher = kt.SGD(lr=0.2, steps=500)
+    >>> u_mean, u_second = kt.teacher_moments(prob, teacher)
+    >>> speeds = np.array([[0.05], [0.2]]) * np.ones(100)
+    >>> err = kt.student_mode_error(prob, speeds, 1, 300, np.array([300]), "last",
+    ...                             u_mean, u_second, 1.0)
+    >>> out = kt.transfer(prob, teacher, kt.SGD(lr=0.2, steps=300))
+    >>> bool(np.isclose(err[1, 0] @ prob.eigs, out.risk_student, rtol=1e-12))
+    True
     """
     return stacked_student_error(prob.eigs, prob.w_star, prob.noise, speeds, batch, steps,
                                  times, average, u_mean, u_second, mix)
@@ -175,6 +199,18 @@ def stacked_student_error(eigs, w_star, noise, speeds, batch, steps, times, aver
     r""":func:`student_mode_error` with a problem per row: ``eigs`` and ``w_star`` may have
     shape (K, d), so students of different problems (e.g. a grid of ``alpha, beta``) run in one
     recursion. Returns shape (K, T, d).
+
+    Examples
+    --------
+    >>> import numpy as np, ktlib as kt
+    >>> probs = [kt.power_law(d=50, beta=b, noise=1.0) for b in (2.0, 3.0)]
+    >>> teacher = kt.SGD(lr=0.2, steps=400)
+    >>> moments = [kt.teacher_moments(p, teacher) for p in probs]
+    >>> err = kt.stacked_student_error(
+    ...     probs[0].eigs, [p.w_star for p in probs], 1.0, 0.1 * np.ones((2, 50)), 1, 200,
+    ...     np.array([200]), "last", [m[0] for m in moments], [m[1] for m in moments], 1.0)
+    >>> err.shape
+    (2, 1, 50)
     """
     speeds = np.atleast_2d(speeds)
     K, d = speeds.shape

@@ -250,6 +250,14 @@ def check(exercise_id: str, answer) -> CheckResult:
     -------
     CheckResult
         Truthy iff the answer passed (behaves like ``True``/``False``).
+
+    Examples
+    --------
+    >>> import ktlib as kt
+    >>> result = kt.check("0.1", kt.power_law(d=100).null_risk)
+    Exercise 0.1: correct.
+    >>> bool(result)
+    True
     """
     exercise = get(exercise_id)
     feedback = exercise.evaluate(answer)
